@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+
+/** Options every command accepts (design.md), as Commander hands them over. */
+export interface GlobalOptions {
+  profile?: string;
+  apiUrl?: string;
+  verbose?: boolean;
+  /** Per-attempt timeout in milliseconds. */
+  timeout?: number;
+  maxRetries?: number;
+  concurrency?: number;
+  sandbox?: boolean;
+  /** False after --no-color. */
+  color: boolean;
+}
+
+/** The global options merged with the command's own, typed. */
+export function optionsOf<T extends object>(cmd: Command): T & GlobalOptions {
+  return cmd.optsWithGlobals<T & GlobalOptions>();
+}
