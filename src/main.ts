@@ -26,6 +26,10 @@ export function reportError(err: unknown, ctx: Context, verbose: boolean): numbe
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
     return ExitCode.usage;
   }
+  if (ctx.signal.aborted && !(err instanceof LjitError && err.exitCode === ExitCode.interrupted)) {
+    write('ljit: interrupted');
+    return ExitCode.interrupted;
+  }
   if (err instanceof LjitError) {
     write(`ljit: ${err.message}`);
     if (err.hint) write(err.hint);

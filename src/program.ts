@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Context } from './context.js';
-import { parseDuration, parsePositiveInt } from './cli/parsers.js';
+import { parseDuration, parsePositiveInt, parseRateLimit } from './cli/parsers.js';
 import { registerSandboxCommands } from './commands/sandbox/register.js';
 import { registerVisitsCommands } from './commands/visits/register.js';
 import { registerAuthCommands } from './commands/auth/register.js';
@@ -28,6 +28,7 @@ export function buildProgram(ctx: Context): Command {
     .addOption(new Option('--timeout <duration>', 'per-attempt timeout, covering the whole response body').argParser(parseDuration))
     .addOption(new Option('--max-retries <n>', 'attempts for a request that fails with a network error or 5xx').argParser(parsePositiveInt))
     .addOption(new Option('--concurrency <n>', 'requests in flight at once (within the rate limit)').argParser(parsePositiveInt))
+    .addOption(new Option('--rate-limit <n/window>', 'client-side request budget per key, shared by every ljit process (default 100/10s, "off" for none)').argParser(parseRateLimit))
     .addOption(new Option('--no-color', 'never colour output (also NO_COLOR=1)'))
     .addHelpText(
       'after',

@@ -10,6 +10,8 @@ export interface GlobalOptions {
   maxRetries?: number;
   concurrency?: number;
   sandbox?: boolean;
+  /** Client-side budget; null after --rate-limit off. */
+  rateLimit?: { limit: number; windowMs: number } | null;
   /** False after --no-color. */
   color: boolean;
 }

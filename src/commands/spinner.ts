@@ -1,0 +1,21 @@
+import type { GlobalOptions } from '../cli/globals.js';
+import type { Context } from '../context.js';
+
+export interface Spinner {
+  stop(): void;
+}
+
+/** An ora spinner on stderr, only when stderr is a terminal and not --verbose (its lines would interleave). */
+export async function startSpinner(ctx: Context, opts: GlobalOptions, text: string): Promise<Spinner> {
+  if (!ctx.io.stderrIsTTY || opts.verbose || ctx.env.CI) return { stop: () => undefined };
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text, stream: ctx.io.stderr as NodeJS.WriteStream, discardStdin: false }).start();
+  let stopped = false;
+  return {
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      spinner.stop();
+    },
+  };
+}
