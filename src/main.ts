@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import type { Context } from './context.js';
 import { ExitCode, LjitError } from './errors.js';
+import { OutputClosedError } from './output/sink.js';
 import { buildProgram } from './program.js';
 import { redact } from './redact.js';
 
@@ -26,6 +27,8 @@ export function reportError(err: unknown, ctx: Context, verbose: boolean): numbe
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
     return ExitCode.usage;
   }
+  // The reader went away (`ljit visits list | head`): what it wanted was delivered.
+  if (err instanceof OutputClosedError) return ExitCode.ok;
   if (ctx.signal.aborted && !(err instanceof LjitError && err.exitCode === ExitCode.interrupted)) {
     write('ljit: interrupted');
     return ExitCode.interrupted;

@@ -105,7 +105,7 @@ export class ApiClient {
     let failures = 0;
     let consecutive429 = 0;
     for (;;) {
-      const release = await this.opts.gate.acquire(options.signal);
+      const permit = await this.opts.gate.acquire(options.signal);
       const started = this.opts.clock.now();
       let result: AttemptResult;
       try {
@@ -120,11 +120,11 @@ export class ApiClient {
           signal: options.signal,
         });
       } finally {
-        release();
+        permit.release();
       }
       const elapsed = this.opts.clock.now() - started;
       const rate = 'headers' in result ? parseRateHeaders(result.headers, this.opts.clock.now()) : { remaining: undefined, resetMs: undefined };
-      if ('headers' in result) this.opts.gate.observe(rate);
+      if ('headers' in result) this.opts.gate.observe(rate, permit.seq);
       this.logAttempt(method, url, query, result, elapsed, rate);
 
       if (result.kind === 'response' && result.status === 429) {

@@ -23,7 +23,7 @@ export interface PaginateOptions {
 export function parsePage(offset: number, body: unknown): Page {
   const parsed = listEnvelopeSchema.safeParse(body);
   if (!parsed.success) throw new ApiError(`GET /visits: the list page at offset ${offset} does not have the documented shape (meta.totalRecords, data[])`);
-  return { offset, meta: parsed.data.meta, records: parsed.data.data as Visit[] };
+  return { offset, meta: parsed.data.meta, records: parsed.data.data };
 }
 
 /**

@@ -94,6 +94,10 @@ export const optionalText = z.string({ error: (issue) => `must be text (got ${de
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  const text = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : String(value);
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (Array.isArray(value)) text = 'a list';
+  else if (typeof value === 'object') text = 'an object';
+  else text = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : typeof value;
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

@@ -138,8 +138,10 @@ type Shape<R extends VisitFieldName> = {
 };
 
 function shapeWithRequired<R extends VisitFieldName>(required: readonly R[]): Shape<R> {
-  const entries = INPUT_FIELDS.map((k) => [k, (required as readonly string[]).includes(k) ? visitFields[k] : visitFields[k].optional()]);
-  return Object.fromEntries(entries) as unknown as Shape<R>;
+  const shape = new Map<string, z.ZodType>(
+    INPUT_FIELDS.map((k) => [k, (required as readonly string[]).includes(k) ? visitFields[k] : visitFields[k].optional()]),
+  );
+  return Object.fromEntries(shape) as unknown as Shape<R>;
 }
 
 /** One visit in a POST /visits batch. */

@@ -36,7 +36,7 @@ export async function getVisit(client: ApiClient, id: string, signal?: AbortSign
     if (data === undefined || data === null) throw new NotFoundError(`visit ${id} not found`);
     throw new ApiError(`GET /visits/${id}: the answer is not a visit record`);
   }
-  return parsed.data as Visit;
+  return parsed.data;
 }
 
 /** ERP ids are reached through the list filter (api-notes.md ruling 1): one request. */

@@ -1,7 +1,5 @@
 import { Option, type Command } from 'commander';
-
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/renderer.js';
 
 export interface OutputOptions {
   output: OutputFormat;

@@ -9,7 +9,7 @@ export interface Spinner {
 export async function startSpinner(ctx: Context, opts: GlobalOptions, text: string): Promise<Spinner> {
   if (!ctx.io.stderrIsTTY || opts.verbose || ctx.env.CI) return { stop: () => undefined };
   const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: ctx.io.stderr as NodeJS.WriteStream, discardStdin: false }).start();
+  const spinner = ora({ text, stream: ctx.io.stderr, discardStdin: false }).start();
   let stopped = false;
   return {
     stop: () => {

@@ -14,11 +14,11 @@ async function dispatchTimes(gate: RateGate, clock: { now(): number }, n: number
   const times: number[] = [];
   await Promise.all(
     Array.from({ length: n }, async () => {
-      const release = await gate.acquire();
+      const permit = await gate.acquire();
       times.push(clock.now());
       if (holdMs && advance) advance(holdMs);
-      gate.observe({ remaining: undefined, resetMs: undefined });
-      release();
+      gate.observe({ remaining: undefined, resetMs: undefined }, permit.seq);
+      permit.release();
     }),
   );
   return times.sort((a, b) => a - b);
@@ -46,9 +46,9 @@ describe('RateGate', () => {
     });
     await new Promise((r) => setTimeout(r, 10));
     expect(secondIn).toBe(false);
-    gate.observe({ remaining: 99, resetMs: 10_000 });
-    first();
-    (await second)();
+    gate.observe({ remaining: 99, resetMs: 10_000 }, first.seq);
+    first.release();
+    (await second).release();
     expect(secondIn).toBe(true);
   });
 
@@ -56,10 +56,11 @@ describe('RateGate', () => {
     const clock = virtualClock();
     const window = new MemoryRateWindow();
     const gate = new RateGate({ window, limit: LIMIT, concurrency: 8, clock, random: () => 0 });
-    (await gate.acquire())();
-    gate.observe({ remaining: 0, resetMs: 3_000 });
+    const first = await gate.acquire();
+    gate.observe({ remaining: 0, resetMs: 3_000 }, first.seq);
+    first.release();
     const before = clock.now();
-    (await gate.acquire())();
+    (await gate.acquire()).release();
     expect(clock.now() - before).toBeGreaterThanOrEqual(3_000);
   });
 
@@ -71,7 +72,7 @@ describe('RateGate', () => {
     const waited = a.onRateLimited({ remaining: 0, resetMs: 2_000 });
     expect(waited).toBe(2_100);
     const before = clock.now();
-    (await b.acquire())();
+    (await b.acquire()).release();
     expect(clock.now() - before).toBe(2_100);
   });
 
@@ -82,6 +83,25 @@ describe('RateGate', () => {
     const gates = [new FileRateWindow(path), new FileRateWindow(path)].map((window) => new RateGate({ window, limit: LIMIT, concurrency: 8, clock }));
     const times = (await Promise.all(gates.map((g) => dispatchTimes(g, clock, 120)))).flat().sort((x, y) => x - y);
     for (let i = 0; i + 100 < times.length; i++) expect(times[i + 100]! - times[i]!).toBeGreaterThanOrEqual(10_250);
+  });
+
+  it('keeps to a server limit lower than its own: never more in flight than the server has left', async () => {
+    const clock = virtualClock();
+    const gate = new RateGate({ window: new MemoryRateWindow(), limit: LIMIT, concurrency: 8, clock, random: () => 0 });
+    // A server allowing 5 per 10 s, answering each request at once, sliding-log style.
+    const arrivals: number[] = [];
+    async function one(): Promise<void> {
+      const permit = await gate.acquire();
+      const now = clock.now();
+      const inWindow = arrivals.filter((t) => t > now - 10_000);
+      expect(inWindow.length).toBeLessThan(5); // a 6th would be a 429
+      arrivals.push(now);
+      const oldest = Math.min(...arrivals.filter((t) => t > now - 10_000));
+      gate.observe({ remaining: 5 - inWindow.length - 1, resetMs: Math.max(1000, Math.ceil((oldest + 10_000 - now) / 1000) * 1000) }, permit.seq);
+      permit.release();
+    }
+    await Promise.all(Array.from({ length: 20 }, one));
+    expect(arrivals).toHaveLength(20);
   });
 });
 

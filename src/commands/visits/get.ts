@@ -3,6 +3,9 @@ import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { findByErpId, getVisit } from '../../api/visits.js';
 import { renderVisitDetail } from '../../output/detail.js';
+import { projectFields } from '../../output/fields.js';
+import { toJson } from '../../output/format-json.js';
+import { writeText } from '../../output/sink.js';
 import { createRenderer } from '../../output/renderer.js';
 import { withSession } from '../../session.js';
 import { fieldList, type OutputOptions } from '../output-options.js';
@@ -23,9 +26,8 @@ export async function getRun(ctx: Context, id: string | undefined, opts: GetComm
     }
     if (opts.output === 'json') {
       // `get` prints the record itself, not a one-element array.
-      const { projectFields } = await import('../../output/fields.js');
       const record = fields ? projectFields(visit, fields) : visit;
-      ctx.io.stdout.write(`${JSON.stringify(record, null, ctx.io.stdoutIsTTY ? 2 : undefined)}\n`);
+      await writeText(ctx.io.stdout, `${toJson(record, ctx.io.stdoutIsTTY ? 2 : undefined)}\n`);
       return;
     }
     const renderer = createRenderer({
