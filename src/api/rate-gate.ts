@@ -1,6 +1,6 @@
 import type { Clock } from '../context.js';
 import type { RateInfo } from './rate-headers.js';
-import type { RateWindow } from './shared-window.js';
+import type { RateWindow, Take } from './shared-window.js';
 
 export interface RateGateOptions {
   window: RateWindow;
@@ -10,10 +10,7 @@ export interface RateGateOptions {
   concurrency: number;
   clock: Clock;
   random?: () => number;
-  /**
-   * Added to the window: requests reach the server a little after we dispatch them, and unevenly, so a log
-   * that is exact at our end could still overrun a window measured at the server's.
-   */
+  /** Added to the window for timer granularity; the log's settle-on-answer already covers latency. */
   guardMs?: number;
 }
 
@@ -53,7 +50,7 @@ export class RateGate {
 
   constructor(private readonly opts: RateGateOptions) {
     this.random = opts.random ?? Math.random;
-    this.guardMs = opts.guardMs ?? 250;
+    this.guardMs = opts.guardMs ?? 50;
   }
 
   /** Waits for a slot; the permit's release() gives it back when the response is complete. */
@@ -61,7 +58,7 @@ export class RateGate {
     // One chain, so requests leave in the order they asked and only the head polls the shared log.
     const turn = this.queue.then(() => this.takeSlot(signal));
     this.queue = turn.catch(() => undefined);
-    const seq = await turn;
+    const { seq, token } = await turn;
     let released = false;
     return {
       seq,
@@ -69,6 +66,7 @@ export class RateGate {
         if (released) return;
         released = true;
         this.inFlight -= 1;
+        if (token !== undefined) this.opts.window.settle(token, this.opts.clock.now());
         // A probe that got no answer (network error) must not block everyone forever.
         if (this.probeSeq === seq && this.newestObserved < seq) this.probeSeq = undefined;
         this.waiters.shift()?.();
@@ -111,11 +109,12 @@ export class RateGate {
     return 100 + Math.floor(this.random() * 200);
   }
 
-  private async takeSlot(signal?: AbortSignal): Promise<number> {
+  private async takeSlot(signal?: AbortSignal): Promise<{ seq: number; token: string | undefined }> {
     while (this.inFlight >= this.maxInFlight) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     let probe = false;
+    let token: string | undefined;
     for (;;) {
       signal?.throwIfAborted();
       const now = this.opts.clock.now();
@@ -136,7 +135,10 @@ export class RateGate {
         }
       }
       const result = limit ? this.opts.window.tryTake(now, limit.limit, limit.windowMs + this.guardMs) : this.pausedWait(now);
-      if (result.taken) break;
+      if (result.taken) {
+        token = result.token || undefined;
+        break;
+      }
       await this.sleep(result.waitMs, signal);
     }
     const seq = this.dispatched;
@@ -148,7 +150,7 @@ export class RateGate {
     } else if (this.serverRemaining !== undefined) {
       this.serverRemaining -= 1;
     }
-    return seq;
+    return { seq, token };
   }
 
   private async sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -156,8 +158,8 @@ export class RateGate {
     await this.opts.clock.sleep(ms, signal);
   }
 
-  private pausedWait(now: number): { taken: true } | { taken: false; waitMs: number } {
+  private pausedWait(now: number): Take {
     const until = this.opts.window.pausedUntil();
-    return until > now ? { taken: false, waitMs: until - now } : { taken: true };
+    return until > now ? { taken: false, waitMs: until - now } : { taken: true, token: '' };
   }
 }

@@ -79,7 +79,7 @@ export function isCalendarDate(value: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
-export const calendarDate = z.string().refine(isCalendarDate, {
+export const calendarDate = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be text (got ${describe(issue.input)})`) }).refine(isCalendarDate, {
   error: (issue) => `must be a real calendar day as YYYY-MM-DD (got ${describe(issue.input)})`,
 });
 
@@ -88,7 +88,7 @@ export const requiredText = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be text (got ${describe(issue.input)})`) })
   .refine((s) => s.trim() !== '', { error: 'must not be empty' });
 
-export const optionalText = z.string({ error: (issue) => `must be text (got ${describe(issue.input)})` });
+export const optionalText = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be text (got ${describe(issue.input)})`) });
 
 /** Short, quoted description of a bad value for error messages (never more than 40 characters). */
 export function describe(value: unknown): string {

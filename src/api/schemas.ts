@@ -93,7 +93,7 @@ const visitFields = {
   precedencePriorityVisit: flag,
   closeVisitOnLastJobClose: flag,
   servicing: flag,
-  country: z.string().regex(/^[A-Za-z]{2}$/, { error: (i) => `must be a 2-letter country code (got ${describe(i.input)})` }),
+  country: optionalText.regex(/^[A-Za-z]{2}$/, { error: (i) => `must be a 2-letter country code (got ${describe(i.input)})` }),
   companyId: requiredText,
   time_windows: z.array(timeWindowSchema, { error: (i) => `must be a list of time windows (got ${describe(i.input)})` }),
   required_skills: stringList,
@@ -104,7 +104,7 @@ const visitFields = {
   inProgress: flag,
   closed: flag,
   skipped: flag,
-  skippedReasonId: z.union([z.string(), z.number()]),
+  skippedReasonId: z.union([z.string(), z.number()], { error: (i) => `must be text or a number (got ${describe(i.input)})` }),
 } as const;
 
 export type VisitFieldName = keyof typeof visitFields;
@@ -196,6 +196,7 @@ export function formatIssues(error: z.ZodError): { path: string; message: string
     path: issue.path
       .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
       .join(''),
-    message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+    // Every schema above words its own messages, "is required" included (zod 4 drops `input` from issues).
+    message: issue.message,
   }));
 }

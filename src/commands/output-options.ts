@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/renderer.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats.js';
 
 export interface OutputOptions {
   output: OutputFormat;

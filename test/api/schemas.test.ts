@@ -69,6 +69,14 @@ describe('visit input schema', () => {
     ]);
   });
 
+  it('says what is wrong with a value of the wrong type, not that it is missing', () => {
+    expect(problems({ ...valid, city: 42, lines: 'x', required_skills: [1] })).toEqual([
+      'city: must be text (got 42)',
+      'required_skills[0]: must be text (got 1)',
+      'lines: must be a list of lines (got "x")',
+    ]);
+  });
+
   it('validates a partial update field by field', () => {
     expect(problems({ date: '2020-13-01' }, visitPatchSchema)).toEqual(['date: must be a real calendar day as YYYY-MM-DD (got "2020-13-01")']);
     expect(problems({ obs: 'ok' }, visitPatchSchema)).toEqual([]);
