@@ -4,6 +4,7 @@ import { parseDuration, parsePositiveInt, parseRateLimit } from './cli/parsers.j
 import { registerSandboxCommands } from './commands/sandbox/register.js';
 import { registerVisitsCommands } from './commands/visits/register.js';
 import { registerAuthCommands } from './commands/auth/register.js';
+import { registerApiCommand } from './commands/api-register.js';
 
 /**
  * Builds the command tree. Registration is cheap; each command's handler is imported only when it runs,
@@ -45,5 +46,6 @@ Exit codes: 0 ok, 1 unexpected, 2 usage, 3 partial failure, 4 auth, 5 not found,
   registerVisitsCommands(program, ctx);
   registerAuthCommands(program, ctx);
   registerSandboxCommands(program, ctx);
+  registerApiCommand(program, ctx);
   return program;
 }

@@ -47,14 +47,14 @@ describe('visits list', () => {
     const res = await runInProcess(['visits', 'list', ...flags, '-o', 'json'], { env: envFor(sb) });
     expect(res.code).toBe(0);
     const got = JSON.parse(res.stdout) as Record<string, unknown>[];
-    const expected = (sb.visits() as Record<string, unknown>[]).filter(predicate);
+    const expected = (sb.visits()).filter(predicate);
     expect(expected.length).toBeGreaterThan(0);
     expect(got.map((v) => v._id)).toEqual(expected.map((v) => v._id));
   });
 
   it('filters by driver, ERP id and internal id', async () => {
     const sb = await useSandbox({ seed: 300, randomSeed: 'ids' });
-    const all = sb.visits() as Record<string, unknown>[];
+    const all = sb.visits();
     const target = all[123]!;
     for (const [flag, value, pred] of [
       ['--driver', target.driverId, (v: Record<string, unknown>) => v.driverId === target.driverId],
@@ -78,12 +78,12 @@ describe('visits list', () => {
   it('prints every format so it parses back to the same records', async () => {
     const sb = await useSandbox({ seed: 120, randomSeed: 'formats' });
     const env = envFor(sb);
-    const all = sb.visits() as Record<string, unknown>[];
+    const all = sb.visits();
     const json = JSON.parse((await runInProcess(['visits', 'list', '-o', 'json'], { env })).stdout) as unknown[];
     expect(json).toEqual(all);
     const ndjson = (await runInProcess(['visits', 'list', '-o', 'ndjson'], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
     expect(ndjson).toEqual(all);
-    const csv = parse((await runInProcess(['visits', 'list', '-o', 'csv'], { env })).stdout, { columns: true }) as Record<string, string>[];
+    const csv = parse<Record<string, string>>((await runInProcess(['visits', 'list', '-o', 'csv'], { env })).stdout, { columns: true });
     expect(csv.map((r) => r.docNo)).toEqual(all.map((v) => v.docNo));
     expect(csv.map((r) => Number(r.id))).toEqual(all.map((v) => v.id));
     const tsv = (await runInProcess(['visits', 'list', '--fields', '_id,docNo,customer'], { env })).stdout.trim().split('\n');
@@ -183,7 +183,7 @@ describe('visits list', () => {
 describe('visits get', () => {
   it('gets by _id and by ERP id, as the record itself in JSON', async () => {
     const sb = await useSandbox({ seed: 50, randomSeed: 'get' });
-    const target = (sb.visits() as Record<string, unknown>[])[7]!;
+    const target = (sb.visits())[7]!;
     const byId = await runInProcess(['visits', 'get', String(target._id), '-o', 'json'], { env: envFor(sb) });
     expect(JSON.parse(byId.stdout)).toEqual(target);
     const byErp = await runInProcess(['visits', 'get', '--erp-id', String(target.id), '-o', 'json'], { env: envFor(sb) });
@@ -202,7 +202,7 @@ describe('visits get', () => {
 
   it('shows a grouped detail view on a terminal', async () => {
     const sb = await useSandbox({ seed: 20, randomSeed: 'detail' });
-    const target = (sb.visits() as Record<string, unknown>[]).find((v) => Array.isArray(v.time_windows) && v.time_windows.length > 0)!;
+    const target = (sb.visits()).find((v) => Array.isArray(v.time_windows) && v.time_windows.length > 0)!;
     const res = await runInProcess(['visits', 'get', String(target._id)], { env: { ...envFor(sb), NO_COLOR: '1' }, stdoutTTY: true, columns: 100 });
     expect(res.code).toBe(0);
     for (const heading of ['Visit', 'Customer', 'Contact', 'Status', 'Schedule', 'Lines']) expect(res.stdout).toContain(heading);
