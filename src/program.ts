@@ -5,6 +5,8 @@ import { registerSandboxCommands } from './commands/sandbox/register.js';
 import { registerVisitsCommands } from './commands/visits/register.js';
 import { registerAuthCommands } from './commands/auth/register.js';
 import { registerApiCommand } from './commands/api-register.js';
+import { registerCompletionCommand } from './commands/completion-register.js';
+import { registerHelpCommand } from './commands/help-topics.js';
 
 /**
  * Builds the command tree. Registration is cheap; each command's handler is imported only when it runs,
@@ -47,5 +49,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage, 3 partial failure, 4 auth, 5 not found,
   registerAuthCommands(program, ctx);
   registerSandboxCommands(program, ctx);
   registerApiCommand(program, ctx);
+  registerCompletionCommand(program, ctx);
+  registerHelpCommand(program, ctx);
   return program;
 }
