@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createSystemContext } from './context.js';
 import { ExitCode } from './errors.js';
 import { main } from './main.js';
+import { packageVersion } from './package-root.js';
 
 /** The process entry point: the only place that sets the exit code and listens for signals. */
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const controller = new AbortController();
 let interrupts = 0;
@@ -27,5 +26,5 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const ctx = createSystemContext(pkg.version, controller.signal);
+const ctx = createSystemContext(packageVersion(), controller.signal);
 process.exitCode = await main(process.argv.slice(2), ctx);

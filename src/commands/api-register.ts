@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { optionsOf } from '../cli/globals.js';
 import { collect } from '../cli/parsers.js';
 import type { Context } from '../context.js';
-import { OUTPUT_FORMATS } from '../output/renderer.js';
+import { OUTPUT_FORMATS } from '../output/formats.js';
 import type { ApiCommandOptions } from './api/run.js';
 
 export function registerApiCommand(program: Command, ctx: Context): void {

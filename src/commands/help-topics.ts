@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 
 /** `ljit help <topic>` prints the same text as docs/<topic>.md, so help and docs cannot drift apart. */
 export const HELP_TOPICS: Record<string, { file: string; summary: string }> = {
@@ -13,7 +15,7 @@ export const HELP_TOPICS: Record<string, { file: string; summary: string }> = {
 export function readTopic(name: string): string {
   const topic = HELP_TOPICS[name];
   if (!topic) throw new UsageError(`no help topic "${name}"`, `Topics: ${Object.keys(HELP_TOPICS).join(', ')}`);
-  return readFileSync(new URL(`../../docs/${topic.file}`, import.meta.url), 'utf8');
+  return readFileSync(join(packageRoot(), 'docs', topic.file), 'utf8');
 }
 
 /** Replaces Commander's help command: `help <command...>` as before, plus the topics above. */
