@@ -6,13 +6,19 @@ import { packageVersion } from './package-root.js';
 /** The process entry point: the only place that sets the exit code and listens for signals. */
 
 const controller = new AbortController();
-let interrupts = 0;
+let firstSignalAt = 0;
+/**
+ * A library of conf's (when-exit, through atomically) re-raises the signal it saw on our own process
+ * right after the first one; only a second Ctrl-C a person typed, later than that echo, forces the exit.
+ */
+const ECHO_MS = 300;
 function onSignal(signal: NodeJS.Signals): void {
-  interrupts += 1;
-  if (interrupts === 1) {
+  const now = Date.now();
+  if (firstSignalAt === 0) {
+    firstSignalAt = now;
     // First Ctrl-C: commands stop dispatching, let in-flight work finish and save what can be resumed.
     controller.abort(new Error(`received ${signal}`));
-  } else {
+  } else if (now - firstSignalAt > ECHO_MS) {
     process.stderr.write('ljit: interrupted again, exiting now\n');
     process.exit(ExitCode.interrupted);
   }

@@ -3,7 +3,10 @@ import type { Context } from '../../context.js';
 import { optionsOf } from '../../cli/globals.js';
 
 export function registerAuthCommands(program: Command, ctx: Context): void {
-  const auth = program.command('auth').description('log in, check and log out of LetsJobIt');
+  const auth = program
+    .command('auth')
+    .description('log in, check and log out of LetsJobIt')
+    .addHelpText('after', '\nExamples:\n  $ ljit auth login\n  $ ljit auth status\n  $ ljit auth logout --profile staging');
 
   auth
     .command('login')
