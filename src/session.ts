@@ -66,7 +66,11 @@ async function proxyFetch(env: Context['env']): Promise<typeof globalThis.fetch 
   if (!proxied) return undefined;
   // Node's fetch ignores proxy variables; undici's EnvHttpProxyAgent reads HTTP(S)_PROXY and NO_PROXY.
   const undici = await import('undici');
-  const dispatcher = new undici.EnvHttpProxyAgent();
+  // Passed explicitly: the agent would otherwise read process.env, not the context's environment.
+  const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
+  const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy ?? httpProxy;
+  const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
+  const dispatcher = new undici.EnvHttpProxyAgent({ noProxy, ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}) });
   return ((input: string | URL, init?: RequestInit) =>
     undici.fetch(input, { ...(init as Parameters<typeof undici.fetch>[1]), dispatcher })) as unknown as typeof globalThis.fetch;
 }
