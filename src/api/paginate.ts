@@ -1,5 +1,5 @@
 import { ApiError } from '../errors.js';
-import { listEnvelopeSchema, type ListMeta, type Visit } from './schemas.js';
+import { listMetaSchema, type ListMeta, type Visit } from './schemas.js';
 
 /** The API's hard page size (the reference: "100 at the time"). */
 export const PAGE_SIZE = 100;
@@ -20,10 +20,22 @@ export interface PaginateOptions {
   onMoved?: (message: string) => void;
 }
 
+/**
+ * Checks a page's shape without copying its records: zod would rebuild every record, and on a list of a
+ * million visits that garbage alone outgrows the memory the records themselves need.
+ */
 export function parsePage(offset: number, body: unknown): Page {
-  const parsed = listEnvelopeSchema.safeParse(body);
-  if (!parsed.success) throw new ApiError(`GET /visits: the list page at offset ${offset} does not have the documented shape (meta.totalRecords, data[])`);
-  return { offset, meta: parsed.data.meta, records: parsed.data.data };
+  const envelope = body as { meta?: unknown; data?: unknown } | null;
+  const meta = listMetaSchema.safeParse(envelope?.meta);
+  const data = envelope?.data;
+  if (!meta.success || !Array.isArray(data) || !data.every(isVisit)) {
+    throw new ApiError(`GET /visits: the list page at offset ${offset} does not have the documented shape (meta.totalRecords, data[] with _id)`);
+  }
+  return { offset, meta: meta.data, records: data };
+}
+
+function isVisit(value: unknown): value is Visit {
+  return typeof value === 'object' && value !== null && typeof (value as { _id?: unknown })._id === 'string';
 }
 
 /**

@@ -165,7 +165,6 @@ export const listMetaSchema = z.looseObject({
 });
 export type ListMeta = z.output<typeof listMetaSchema>;
 
-export const listEnvelopeSchema = z.looseObject({ meta: listMetaSchema, data: z.array(visitSchema) });
 
 export const addErrorSchema = z.looseObject({
   error: z.union([z.number(), z.string()]),

@@ -7,6 +7,7 @@ import { withSession, DEFAULT_CONCURRENCY } from '../../session.js';
 import { fieldList, type OutputOptions } from '../output-options.js';
 import { resolveDate } from './dates.js';
 import { startSpinner } from '../spinner.js';
+import { periodicGarbageCollector } from '../../memory.js';
 
 export interface ListCommandOptions extends GlobalOptions, OutputOptions {
   date?: string;
@@ -56,6 +57,7 @@ export async function listRun(ctx: Context, opts: ListCommandOptions): Promise<v
     });
     const spinner = await startSpinner(ctx, opts, 'Fetching visits');
     let count = 0;
+    const tidy = periodicGarbageCollector(2_000);
     try {
       const records = listVisits(client, {
         filters,
@@ -68,6 +70,7 @@ export async function listRun(ctx: Context, opts: ListCommandOptions): Promise<v
         if (count === 0) spinner.stop();
         count += 1;
         await renderer.write(visit);
+        tidy();
       }
     } finally {
       spinner.stop();
