@@ -6,7 +6,7 @@ import { renderVisitDetail } from '../../output/detail.js';
 import { projectFields } from '../../output/fields.js';
 import { toJson } from '../../output/format-json.js';
 import { writeText } from '../../output/sink.js';
-import { createRenderer } from '../../output/renderer.js';
+import { rendererFor } from '../render.js';
 import { withSession } from '../../session.js';
 import { fieldList, type OutputOptions } from '../output-options.js';
 
@@ -30,16 +30,7 @@ export async function getRun(ctx: Context, id: string | undefined, opts: GetComm
       await writeText(ctx.io.stdout, `${toJson(record, ctx.io.stdoutIsTTY ? 2 : undefined)}\n`);
       return;
     }
-    const renderer = createRenderer({
-      format: opts.output,
-      io: ctx.io,
-      color: opts.color,
-      env: ctx.env,
-      header: opts.header,
-      escapeFormulas: opts.escapeFormulas === true,
-      kind: 'visits',
-      ...(fields ? { fields } : {}),
-    });
+    const renderer = rendererFor(ctx, opts, 'visits');
     await renderer.write(visit);
     await renderer.end();
   });

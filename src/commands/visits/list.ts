@@ -2,9 +2,9 @@ import type { GlobalOptions } from '../../cli/globals.js';
 import type { Context } from '../../context.js';
 import type { ListFilters } from '../../api/schemas.js';
 import { listVisits } from '../../api/visits.js';
-import { createRenderer } from '../../output/renderer.js';
+import { rendererFor } from '../render.js';
 import { withSession, DEFAULT_CONCURRENCY } from '../../session.js';
-import { fieldList, type OutputOptions } from '../output-options.js';
+import type { OutputOptions } from '../output-options.js';
 import { resolveDate } from './dates.js';
 import { startSpinner } from '../spinner.js';
 import { periodicGarbageCollector } from '../../memory.js';
@@ -44,17 +44,7 @@ export function listFilters(opts: ListCommandOptions, now: number): ListFilters 
 export async function listRun(ctx: Context, opts: ListCommandOptions): Promise<void> {
   const filters = listFilters(opts, ctx.clock.now());
   await withSession(ctx, opts, async ({ client }) => {
-    const fields = fieldList(opts.fields);
-    const renderer = createRenderer({
-      format: opts.output,
-      io: ctx.io,
-      color: opts.color,
-      env: ctx.env,
-      header: opts.header,
-      escapeFormulas: opts.escapeFormulas === true,
-      kind: 'visits',
-      ...(fields ? { fields } : {}),
-    });
+    const renderer = rendererFor(ctx, opts, 'visits');
     const spinner = await startSpinner(ctx, opts, 'Fetching visits');
     let count = 0;
     const tidy = periodicGarbageCollector(2_000);

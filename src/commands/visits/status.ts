@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { countByDriver, DRIVER_COUNT_FIELDS, skippedVisits, territoryFilter } from '../../dispatch/counts.js';
 import { renderDriverTable, renderSkippedList } from '../../dispatch/status-table.js';
 import { colorFor } from '../../output/color.js';
-import { createRenderer } from '../../output/renderer.js';
+import { rendererFor } from '../render.js';
 import { oneLine } from '../../output/sanitize.js';
 import { writeText } from '../../output/sink.js';
 import { DEFAULT_CONCURRENCY, withSession } from '../../session.js';
@@ -47,17 +47,8 @@ export async function statusRun(ctx: Context, opts: StatusCommandOptions): Promi
       return;
     }
 
-    const renderer = createRenderer({
-      format: opts.output,
-      io: ctx.io,
-      color: opts.color,
-      env: ctx.env,
-      header: opts.header,
-      escapeFormulas: opts.escapeFormulas === true,
-      kind: 'records',
-      // Fixed columns, so an empty day still gets its CSV header and the order never depends on the data.
-      fields: fields ?? DRIVER_COUNT_FIELDS,
-    });
+    // Fixed columns, so an empty day still gets its CSV header and the order never depends on the data.
+    const renderer = rendererFor(ctx, opts, 'records', DRIVER_COUNT_FIELDS);
     for (const row of rows) await renderer.write({ ...row });
     await renderer.end();
   });
