@@ -1,6 +1,4 @@
-import { createSystemContext } from './context.js';
 import { ExitCode } from './errors.js';
-import { main } from './main.js';
 import { packageVersion } from './package-root.js';
 
 /** The process entry point: the only place that sets the exit code and listens for signals. */
@@ -32,5 +30,11 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const ctx = createSystemContext(packageVersion(), controller.signal);
-process.exitCode = await main(process.argv.slice(2), ctx);
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // Scripts call this to check the install; answer without loading the command tree.
+  process.stdout.write(`${packageVersion()}\n`);
+} else {
+  const [{ createSystemContext }, { main }] = await Promise.all([import('./context.js'), import('./main.js')]);
+  process.exitCode = await main(argv, createSystemContext(packageVersion(), controller.signal));
+}
