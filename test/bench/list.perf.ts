@@ -28,7 +28,7 @@ async function referenceLoop(url: string, key: string): Promise<{ records: numbe
 
 it(`lists ${VISITS} visits faster than the reference loop, near the rate-limit floor`, async () => {
   // Two keys, two companies with the same data: each run starts with a fresh rate window.
-  const sb = await startSandbox({ keys: ['baseline', 'ljit'], seed: VISITS, randomSeed: 'bench', latencyMs: LATENCY_MS, rateLimit: LIMIT });
+  const sb = await startSandbox({ keys: ['baseline', 'ljit', 'ljit16'], seed: VISITS, randomSeed: 'bench', latencyMs: LATENCY_MS, rateLimit: LIMIT });
   try {
     let t = performance.now();
     const baseline = await referenceLoop(sb.url, 'baseline');
@@ -39,6 +39,13 @@ it(`lists ${VISITS} visits faster than the reference loop, near the rate-limit f
     const run = await runCli(['visits', 'list', '-o', 'ndjson'], { env: { LJIT_API_URL: sb.url, LJIT_API_KEY: 'ljit', ...isolatedDirs() }, timeoutMs: 600_000 });
     const ljitMs = performance.now() - t;
     expect(run.code).toBe(0);
+    const limitedAfterDefault = sb.stats.rateLimited;
+
+    // The same with 16 in flight: how much of the gap to the floor is the concurrency cap.
+    t = performance.now();
+    const wide = await runCli(['--concurrency', '16', 'visits', 'list', '-o', 'ndjson', '--fields', '_id'], { env: { LJIT_API_URL: sb.url, LJIT_API_KEY: 'ljit16', ...isolatedDirs() }, timeoutMs: 600_000 });
+    const wideMs = performance.now() - t;
+    expect(wide.code).toBe(0);
     const lines = run.stdout.trim().split('\n').length;
     const requests = Math.ceil(VISITS / 100);
     // The time the limit alone requires: every request past the first window waits for a window to pass.
@@ -52,9 +59,12 @@ it(`lists ${VISITS} visits faster than the reference loop, near the rate-limit f
       speedup: Number((baselineMs / ljitMs).toFixed(2)),
       floorSeconds: seconds(floorMs),
       ljitOverFloor: Number((ljitMs / floorMs).toFixed(3)),
+      ljitConcurrency16Seconds: seconds(wideMs),
+      ljitConcurrency16OverFloor: Number((wideMs / floorMs).toFixed(3)),
       ljitRecords: lines,
       baselineRecords: baseline.records,
-      ljit429s: sb.stats.rateLimited - limitedBefore,
+      ljit429s: limitedAfterDefault - limitedBefore,
+      ljitConcurrency16429s: sb.stats.rateLimited - limitedAfterDefault,
       baseline429s: baseline.status429,
     });
     expect(lines).toBe(VISITS);
