@@ -5,9 +5,27 @@ import { parsePositiveInt, parseZeroOne } from '../../cli/parsers.js';
 import { addOutputOptions } from '../output-options.js';
 import type { ListCommandOptions } from './list.js';
 import type { GetCommandOptions } from './get.js';
+import { registerImportCommand } from './import-register.js';
+import { registerUpdateCommand } from './update-register.js';
+import { registerDeleteCommand } from './delete-register.js';
+import { registerStatusCommand } from './status-register.js';
+import { registerWatchCommand } from './watch-register.js';
 
 export function registerVisitsCommands(program: Command, ctx: Context): void {
-  const visits = program.command('visits').description('list, get, import, update and delete visits');
+  const visits = program
+    .command('visits')
+    .description('list, get, import, update and delete visits; see who is done with status and watch')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ljit visits list --date today --closed 0
+  $ ljit visits get --erp-id 10816703
+  $ ljit visits import visits.csv --report report.csv
+  $ ljit visits list --skipped 1 -o ndjson | ljit visits update - --date tomorrow
+  $ ljit visits status --date today
+  $ ljit visits watch --interval 30s`,
+    );
 
   const list = visits
     .command('list')
@@ -59,4 +77,9 @@ Examples:
       const { getRun } = await import('./get.js');
       await getRun(ctx, id, optionsOf<GetCommandOptions>(cmd));
     });
+  registerImportCommand(visits, ctx);
+  registerUpdateCommand(visits, ctx);
+  registerDeleteCommand(visits, ctx);
+  registerStatusCommand(visits, ctx);
+  registerWatchCommand(visits, ctx);
 }

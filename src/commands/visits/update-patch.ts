@@ -181,8 +181,7 @@ function dateValue(value: string, now: number): string {
 
 /** The body to send: coerced the way the API wants it (flags 0/1, numbers as numbers), or exit 6. */
 export function validatePatch(raw: RawPatch): Record<string, unknown> {
-  // reportInput: without it zod 4 leaves `input` off the issues and formatIssues reads every type error as "is required".
-  const parsed = visitPatchSchema.safeParse(raw.body, { reportInput: true });
+  const parsed = visitPatchSchema.safeParse(raw.body);
   if (parsed.success) return parsed.data;
   const issues = formatIssues(parsed.error);
   const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
