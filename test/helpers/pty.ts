@@ -21,8 +21,11 @@ export interface PtySession {
   readonly output: string;
   /** `output` without escape sequences and carriage returns, for assertions. */
   readonly text: string;
-  /** Resolves with `text` once it matches; rejects, showing what was there, after `timeoutMs`. */
-  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves with `text` once it matches (a predicate sees the raw output, escapes included); rejects,
+   * showing what was there, after `timeoutMs`.
+   */
+  waitFor(pattern: string | RegExp | ((output: string) => boolean), timeoutMs?: number): Promise<string>;
   /** Types `keys` ("y\n", "\x03" for Ctrl-C). */
   send(keys: string): void;
   /** The program's exit code (or -1 when killed). */
@@ -79,7 +82,8 @@ export function spawnPty(argv: readonly string[], opts: PtyOptions = {}): PtySes
       return plainText(output);
     },
     waitFor(pattern, timeoutMs = 20_000) {
-      const matches = () => (typeof pattern === 'string' ? plainText(output).includes(pattern) : pattern.test(plainText(output)));
+      const matches = () =>
+        typeof pattern === 'function' ? pattern(output) : typeof pattern === 'string' ? plainText(output).includes(pattern) : pattern.test(plainText(output));
       return new Promise((resolve, reject) => {
         const check = () => {
           if (matches()) {
