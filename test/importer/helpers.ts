@@ -1,21 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { onTestFinished } from 'vitest';
 import { visitInputSchema } from '../../src/api/schemas.js';
-import { registerImportCommand } from '../../src/commands/visits/import-register.js';
-import { systemClock, type Context } from '../../src/context.js';
-import { reportError } from '../../src/main.js';
 import { toCell } from '../../src/output/visit-cells.js';
-import { buildProgram } from '../../src/program.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 
-export const BIN = resolve(import.meta.dirname, '../../bin/ljit.js');
-const DIST = resolve(import.meta.dirname, '../../dist');
+import { BIN, runInProcess } from '../helpers/cli.js';
+
+export { BIN };
 
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ljit-import-test-'));
@@ -42,88 +36,20 @@ export function dirsIn(root: string): { config: string; cache: string; data: str
   return { config: join(root, 'config'), cache: join(root, 'cache'), data: join(root, 'data') };
 }
 
-/**
- * `ljit visits import ...` in this process, through the real Commander tree and the one error catch
- * (main.ts's reportError), with the import command registered if program.ts does not have it yet.
- */
+/** `ljit ...` in this process, through the real Commander tree and the one error catch. */
 export async function ljit(argv: string[], o: RunOptions): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
   const dirs = o.dirs ?? dirsIn(tempDir());
-  const ctx: Context = {
-    io: {
-      stdout,
-      stderr,
-      stdin: Readable.from(o.stdin !== undefined ? [Buffer.from(o.stdin)] : []),
-      stdoutIsTTY: false,
-      stderrIsTTY: o.stderrTTY ?? false,
-      stdinIsTTY: false,
-      columns: 0,
-    },
-    clock: systemClock,
-    env: { LJIT_API_URL: o.sandbox.url, LJIT_API_KEY: o.key ?? 'import-key' },
-    paths: dirs,
-    signal: o.signal ?? new AbortController().signal,
-    version: '0.0.0-test',
-  };
-  const program = buildProgram(ctx);
-  const visits = program.commands.find((c) => c.name() === 'visits');
-  if (visits && !visits.commands.some((c) => c.name() === 'import')) registerImportCommand(visits, ctx);
-  let code = 0;
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (e) {
-    code = reportError(e, ctx, false);
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
+  return runInProcess(argv, {
+    env: { LJIT_API_URL: o.sandbox.url, LJIT_API_KEY: o.key ?? 'import-key', LJIT_CONFIG_DIR: dirs.config, LJIT_CACHE_DIR: dirs.cache, LJIT_DATA_DIR: dirs.data },
+    ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+    ...(o.stderrTTY !== undefined ? { stderrTTY: o.stderrTTY } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
 }
 
-let cachedEntry: string | undefined;
-
-/**
- * The built CLI with `visits import` registered, for end-to-end tests that run before program.ts wires the
- * command in. Mirrors src/cli.ts: the first signal aborts ctx.signal, a second exits 130.
- */
-function shimSource(): string {
-  const dist = (p: string) => JSON.stringify(pathToFileURL(join(DIST, p)).href);
-  return `
-const { createSystemContext } = await import(${dist('context.js')});
-const { buildProgram } = await import(${dist('program.js')});
-const { reportError } = await import(${dist('main.js')});
-const { registerImportCommand } = await import(${dist('commands/visits/import-register.js')});
-const controller = new AbortController();
-let interrupts = 0;
-const onSignal = () => { interrupts += 1; if (interrupts === 1) controller.abort(new Error('signal')); else process.exit(130); };
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-const ctx = createSystemContext('0.0.0-shim', controller.signal);
-const program = buildProgram(ctx);
-const visits = program.commands.find((c) => c.name() === 'visits');
-if (visits && !visits.commands.some((c) => c.name() === 'import')) registerImportCommand(visits, ctx);
-try {
-  await program.parseAsync(process.argv.slice(2), { from: 'user' });
-  process.exitCode = 0;
-} catch (err) {
-  process.exitCode = reportError(err, ctx, false);
-}
-`;
-}
-
-/** The built CLI to spawn: bin/ljit.js once program.ts registers `visits import`, else a shim over dist/. */
+/** The built CLI to spawn. */
 export function cliEntry(): string {
-  if (cachedEntry) return cachedEntry;
-  const registered = spawnSync(process.execPath, [BIN, 'visits', 'import', '--help'], { encoding: 'utf8' }).stdout.includes('Usage: ljit visits import');
-  if (registered) cachedEntry = BIN;
-  else {
-    cachedEntry = join(mkdtempSync(join(tmpdir(), 'ljit-shim-')), 'ljit-import.mjs');
-    writeFileSync(cachedEntry, shimSource());
-  }
-  return cachedEntry;
+  return BIN;
 }
 
 const DRIVERS = ['FEn9BJz93svSNPx7p', 'qWz4xR8kLm2nP5tYb', 'Hd7sK2mN9pQ4rT6vW'];

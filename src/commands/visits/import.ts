@@ -2,28 +2,11 @@ import type { GlobalOptions } from '../../cli/globals.js';
 import type { Context } from '../../context.js';
 import { runImport, type RunExtras } from '../../importer/run.js';
 import type { ImportSummary } from '../../importer/summary.js';
-import type { ImportOptions, InputFormat } from '../../importer/types.js';
+import type { ImportOptions } from '../../importer/types.js';
 import { DEFAULT_CONCURRENCY, withSession } from '../../session.js';
 
-export interface ImportCommandOptions extends GlobalOptions {
-  inputFormat?: InputFormat;
-  delimiter?: string;
-  encoding?: string;
-  relaxQuotes?: boolean;
-  map?: string[];
-  ignoreUnknown?: boolean;
-  companyId?: string;
-  lines?: string;
-  lastWins?: boolean;
-  skipInvalid?: boolean;
-  batchSize: number;
-  dryRun?: boolean;
-  resume?: boolean;
-  report?: string;
-  rejects?: string;
-  output: 'text' | 'json';
-  maxErrors: number;
-}
+/** What Commander hands over: the importer's options (the global --concurrency arrives separately). */
+export type ImportCommandOptions = GlobalOptions & Omit<ImportOptions, 'concurrency'>;
 
 export const DEFAULT_BATCH_SIZE = 100;
 export const DEFAULT_MAX_ERRORS = 50;
