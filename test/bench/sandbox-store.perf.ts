@@ -2,7 +2,7 @@
  * The sandbox with 1,000,000 visits: save, load (parse + index), and one filtered page over HTTP. Timings
  * are printed and recorded, never asserted: shared machines are too noisy for that.
  *
- *   npx vitest run --config vitest.bench.config.ts test/bench/sandbox-store.bench.ts
+ *   npx vitest run --config vitest.bench.config.ts test/bench/sandbox-store.perf.ts
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
