@@ -101,8 +101,17 @@ export async function sendRows(rows: AsyncIterable<WalkedRow>, sc: SendContext):
 
   /** Outcomes in file order: the fixed ones where they were, the sent ones from `outcomeOf`. */
   function merge(list: Pending[], outcomeOf: (p: Sendable, pos: number) => RowOutcome): RowOutcome[] {
-    if (!sc.sink.active) return [];
     let pos = 0;
+    if (!sc.sink.active) {
+      // Nothing is written per row, but the rows the server refused are still named on stderr.
+      const refused: RowOutcome[] = [];
+      for (const p of list) {
+        if (p.kind !== 'send') continue;
+        const o = outcomeOf(p, pos++);
+        if (o.outcome === 'failed') refused.push(o);
+      }
+      return refused;
+    }
     return list.map((p) => (p.kind === 'fixed' ? p.outcome : outcomeOf(p, pos++)));
   }
 

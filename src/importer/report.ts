@@ -193,22 +193,33 @@ export class OrderedOutcomes {
   private pending = 0;
   private failure: unknown;
   private waiters: (() => void)[] = [];
+  /** The first rows the server refused, for stderr: a person must see which rows and why without --report. */
+  readonly refused: RowOutcome[] = [];
 
   constructor(
     private readonly report: ReportWriter | undefined,
     private readonly rejects: RejectsWriter | undefined,
+    private readonly keepRefused = 20,
   ) {}
+
+  private noteRefused(list: readonly RowOutcome[]): void {
+    for (const o of list) if (o.outcome === 'failed' && this.refused.length < this.keepRefused) this.refused.push({ line: o.line, id: o.id, outcome: o.outcome, message: o.message });
+  }
 
   get active(): boolean {
     return this.report !== undefined || this.rejects !== undefined;
   }
 
   push(outcomes: RowOutcome[] | Promise<RowOutcome[]>, size: number): void {
-    if (!this.active) return;
+    if (!this.active) {
+      void Promise.resolve(outcomes).then((list) => this.noteRefused(list), () => undefined);
+      return;
+    }
     this.pending += size;
     this.chain = this.chain.then(async () => {
       try {
         const list = await outcomes;
+        this.noteRefused(list);
         if (this.failure === undefined) {
           for (const o of list) {
             await this.report?.write(o);

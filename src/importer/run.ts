@@ -145,6 +145,7 @@ export async function runImport(ctx: Context, client: ApiClient, file: string, o
     const sink = new OrderedOutcomes(
       o.report ? await ReportWriter.open(o.report) : undefined,
       o.rejects ? await RejectsWriter.open(o.rejects, input.format, pass1.headers) : undefined,
+      o.maxErrors,
     );
 
     const blocked = pass1.blocking || (pass1.invalid.size > 0 && !o.skipInvalid);
@@ -281,6 +282,8 @@ export async function runImport(ctx: Context, client: ApiClient, file: string, o
       throw stopError;
     }
     const notImported = stats.failed + (o.skipInvalid ? summary.invalid : 0);
+    for (const r of sink.refused) ctx.io.stderr.write(`${sanitize(input.label)}:${r.line}: id ${r.id || '?'}: ${sanitize(r.message)}\n`);
+    if (stats.failed > sink.refused.length) ctx.io.stderr.write(`... and ${fmt(stats.failed - sink.refused.length)} more refused rows${o.report ? ` (all in ${o.report})` : ' (--report FILE lists them all)'}\n`);
     if (notImported > 0) {
       throw new PartialFailureError(
         `${fmt(notImported)} of ${fmt(summary.rowsRead)} rows were not imported (${fmt(stats.failed)} refused by the server${o.skipInvalid ? `, ${fmt(summary.invalid)} invalid` : ''})${o.rejects ? `; they are in ${o.rejects}` : ''}`,

@@ -6,12 +6,13 @@ import { ljit, tempDir, writeFile } from './helpers.js';
 
 const KEY = 'import-key';
 const EXAMPLES = resolve(import.meta.dirname, '../../docs/examples');
-const REFERENCE_COMPANY = 'yKQhJZ9B7PTT85kWc';
+/** The examples carry the built-in sandbox key's company, so they import with  as they are. */
+const EXAMPLE_COMPANY = 'iXMEkd73qY66FLwBi';
 
-/** The example with the reference's companyId replaced by the sandbox key's company. */
+/** The example with its companyId replaced by this test sandbox key's company. */
 function example(dir: string, name: string, company: string): string {
   const bytes = readFileSync(resolve(EXAMPLES, name));
-  return writeFile(dir, name, Buffer.from(bytes.toString('utf8').replaceAll(REFERENCE_COMPANY, company), 'utf8'));
+  return writeFile(dir, name, Buffer.from(bytes.toString('utf8').replaceAll(EXAMPLE_COMPANY, company), 'utf8'));
 }
 
 describe('the documented examples import as docs/import-format.md says', () => {

@@ -138,6 +138,10 @@ describe('visits import against the sandbox', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]?.id).toBe('100042');
     expect(failed[0]?.message).toContain('does not belong to this API key');
+    // Without --report too, stderr names the row, its line and the server's reason.
+    const bare = await ljit(['visits', 'import', file], { sandbox: sb, key: KEY });
+    expect(bare.code).toBe(3);
+    expect(bare.stderr).toContain(`${file}:${failed[0]?.line ?? '?'}: id 100042: visit 100042 (index 41): companyId "SomeoneElsesCompany" does not belong to this API key`);
   });
 
   it('10% 503s, 5% dropped connections and a 20/10 s limit still end with the store equal to the input, no duplicates', async () => {
