@@ -1,5 +1,6 @@
 import { ExitCode } from './errors.js';
 import { packageVersion } from './package-root.js';
+import { terminalRestoreText } from './terminal-restore.js';
 
 /** The process entry point: the only place that sets the exit code and listens for signals. */
 
@@ -17,6 +18,7 @@ function onSignal(signal: NodeJS.Signals): void {
     // First Ctrl-C: commands stop dispatching, let in-flight work finish and save what can be resumed.
     controller.abort(new Error(`received ${signal}`));
   } else if (now - firstSignalAt > ECHO_MS) {
+    if (process.stdout.isTTY) process.stdout.write(terminalRestoreText());
     process.stderr.write('ljit: interrupted again, exiting now\n');
     process.exit(ExitCode.interrupted);
   }

@@ -7,6 +7,7 @@ import { colorFor } from '../../output/color.js';
 import { toJson } from '../../output/format-json.js';
 import { oneLine } from '../../output/sanitize.js';
 import { redact } from '../../redact.js';
+import { registerTerminalRestore } from '../../terminal-restore.js';
 import { writeText } from '../../output/sink.js';
 
 /** What one successful poll brought. */
@@ -68,6 +69,7 @@ export function createBoardView(ctx: Context, scope: WatchScope, opts: { color: 
   };
   let started = false;
   let lastFrame = '';
+  let unregisterRestore = (): void => undefined;
 
   const frame = (): string => {
     const width = inPlace && typeof out.columns === 'number' && out.columns > 0 ? out.columns : ctx.io.columns;
@@ -88,6 +90,7 @@ export function createBoardView(ctx: Context, scope: WatchScope, opts: { color: 
       if (inPlace) {
         started = true;
         out.on('resize', onResize);
+        unregisterRestore = registerTerminalRestore(LEAVE);
         await writeText(out, ENTER);
         await draw();
       }
@@ -118,6 +121,7 @@ export function createBoardView(ctx: Context, scope: WatchScope, opts: { color: 
       if (!started) return;
       started = false;
       out.off('resize', onResize);
+      unregisterRestore();
       await writeText(out, state.refreshedAt !== undefined ? `${LEAVE}${lastFrame}\n` : LEAVE);
     },
   };
