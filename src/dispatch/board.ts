@@ -82,7 +82,7 @@ function detail(c: Change): string {
   return driverOf(c.after ?? c.before);
 }
 
-function fit(text: string, width: number): string {
+function fitWidth(text: string, width: number): string {
   return width > 0 ? truncate(text, width) : text;
 }
 
@@ -92,7 +92,7 @@ export function renderBoard(s: BoardState, layout: BoardLayout): string[] {
   const scope = [s.date, s.driver !== undefined ? `driver ${s.driver}` : undefined, s.territories.length > 0 ? `territory ${s.territories.join(', ')}` : undefined]
     .filter((p) => p !== undefined)
     .join(' · ');
-  lines.push(chalk.bold(fit(`Visits ${oneLine(scope)}: ${s.visitCount} visit${s.visitCount === 1 ? '' : 's'}`, width)));
+  lines.push(chalk.bold(fitWidth(`Visits ${oneLine(scope)}: ${s.visitCount} visit${s.visitCount === 1 ? '' : 's'}`, width)));
 
   const perHour = Math.round((s.requestsPerPoll * 3_600_000) / s.intervalMs);
   const budget =
@@ -108,8 +108,8 @@ export function renderBoard(s: BoardState, layout: BoardLayout): string[] {
   ]
     .filter((p) => p !== undefined)
     .join(' · ');
-  lines.push(chalk.dim(fit(status, width)));
-  lines.push(s.error ? chalk.red(fit(`⚠ ${clockTime(s.error.at)} poll failed: ${oneLine(s.error.message)}; showing the last good data, still watching`, width)) : '');
+  lines.push(chalk.dim(fitWidth(status, width)));
+  lines.push(s.error ? chalk.red(fitWidth(`⚠ ${clockTime(s.error.at)} poll failed: ${oneLine(s.error.message)}; showing the last good data, still watching`, width)) : '');
 
   if (s.rows.length > 0) {
     lines.push(...renderDriverTable(s.rows, { chalk, width, marked: s.touched, ...(s.previous ? { previous: s.previous } : {}) }).replace(/\n$/, '').split('\n'));
