@@ -76,7 +76,7 @@ async function proxyFetch(env: Context['env']): Promise<typeof globalThis.fetch 
 }
 
 export interface OpenSessionOptions {
-  /** Check nothing about the key (auth login brings its own). */
+  /** A key and URL to use instead of the resolved ones (auth login checks a key before saving it). */
   apiKey?: string;
   apiUrl?: string;
 }
