@@ -1,5 +1,6 @@
 import type { ClientStats } from '../../api/client.js';
 import type { Context } from '../../context.js';
+import { NotFoundError } from '../../errors.js';
 import { toJson } from '../../output/format-json.js';
 import { oneLine } from '../../output/sanitize.js';
 import { writeText } from '../../output/sink.js';
@@ -198,6 +199,18 @@ export function requestsRow(t: RunTotals): readonly [string, string] {
 /** `{summary, results}` on stdout: the whole record of the run for a script. */
 export async function writeJsonResult(ctx: Context, summary: Record<string, unknown>, results: readonly ItemResult[]): Promise<void> {
   await writeText(ctx.io.stdout, `${toJson({ summary, results }, ctx.io.stdoutIsTTY ? 2 : undefined)}\n`);
+}
+
+/**
+ * Outcome and error text of an item whose request did not succeed: cut off by Ctrl-C (in flight or never
+ * sent), gone (`notFound`, which each command words its own way), or failed.
+ */
+export function failedItem(s: Extract<Settled<unknown>, { ok: false }>, done: string, notFound: string): { outcome: string; error: string } {
+  if (s.interrupted) {
+    return s.started ? { outcome: 'interrupted', error: `interrupted in flight: may or may not be ${done}` } : { outcome: 'not-sent', error: 'not sent: interrupted' };
+  }
+  if (s.error instanceof NotFoundError) return { outcome: notFound, error: 'not found' };
+  return { outcome: 'failed', error: errorText(s.error) };
 }
 
 /** The text of an error for a result line: its message, without the `ljit:` framing main() adds. */

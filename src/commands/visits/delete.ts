@@ -10,6 +10,7 @@ import { sanitize } from '../../output/sanitize.js';
 import { writeText } from '../../output/sink.js';
 import { DEFAULT_CONCURRENCY, withSession } from '../../session.js';
 import {
+  failedItem,
   countOutcomes,
   elapsedText,
   errorText,
@@ -147,17 +148,8 @@ export async function deleteRun(ctx: Context, args: readonly string[], opts: Del
           if (s.ok) {
             // deletedRecords 0: someone else deleted it between our read and our DELETE.
             row.result.outcome = s.value > 0 ? 'deleted' : 'already-gone';
-          } else if (s.interrupted) {
-            row.result.outcome = s.started ? 'interrupted' : 'not-sent';
-            row.result.error = s.started ? 'interrupted in flight: may or may not be deleted' : 'not sent: interrupted';
-            row.error = s.error;
-          } else if (s.error instanceof NotFoundError) {
-            row.result.outcome = 'already-gone';
-            row.result.error = 'not found';
-            row.error = s.error;
           } else {
-            row.result.outcome = 'failed';
-            row.result.error = errorText(s.error);
+            Object.assign(row.result, failedItem(s, 'deleted', 'already-gone'));
             row.error = s.error;
           }
         });

@@ -8,6 +8,7 @@ import { oneLine } from '../../output/sanitize.js';
 import { writeText } from '../../output/sink.js';
 import { DEFAULT_CONCURRENCY, withSession } from '../../session.js';
 import {
+  failedItem,
   countOutcomes,
   elapsedText,
   errorText,
@@ -110,14 +111,7 @@ export async function updateRun(ctx: Context, args: readonly string[], opts: Upd
         // updatedRecords 0 with a 200: the server found nothing to change (a gone visit answers 404).
         if (s.ok) row.result.outcome = s.value > 0 ? 'updated' : 'unchanged';
         else {
-          row.result.outcome = s.interrupted ? (s.started ? 'interrupted' : 'not-sent') : s.error instanceof NotFoundError ? 'not-found' : 'failed';
-          row.result.error = s.interrupted
-            ? s.started
-              ? 'interrupted in flight: may or may not be updated'
-              : 'not sent: interrupted'
-            : s.error instanceof NotFoundError
-              ? 'not found'
-              : errorText(s.error);
+          Object.assign(row.result, failedItem(s, 'updated', 'not-found'));
           row.error = s.error;
         }
       });
