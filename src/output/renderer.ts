@@ -65,12 +65,3 @@ function pick(opts: RendererOptions): Renderer {
   }
 }
 
-/** Render every record of a (possibly async) source, then end. */
-export async function renderAll(
-  opts: RendererOptions,
-  records: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>,
-): Promise<void> {
-  const renderer = createRenderer(opts);
-  for await (const record of records) await renderer.write(record);
-  await renderer.end();
-}
